@@ -1,0 +1,176 @@
+"""The paper's tables as pure functions of per-run records (no refitting to rebuild a table).
+
+Every table is written as CSV (tidy, full precision rounded to 4 decimals) and Markdown (the
+paper's layout, percentages). ``paper_cells`` turns our tables into the paper's tidy keys
+(table, dataset, classifier, metric, variant, column) so ``compare`` can put each reported
+number beside ours. The paper's numbers are only ever read by ``compare``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from poisonbench.io import read_json
+
+METRICS = ("accuracy", "precision", "recall", "f1", "balanced_accuracy", "mcc", "roc_auc")
+PAPER_KEYS = ["table", "dataset", "classifier", "metric", "variant", "column"]
+
+
+def variant_name(variants: dict[str, dict[str, str]], aug: str, poison: str) -> str:
+    for name, pair in variants.items():
+        if pair["aug"] == aug and pair["poison"] == poison:
+            return name
+    return f"{aug}/{poison}"
+
+
+def load_records(paths: Iterable[str | Path], variants: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """One flat row per record: wildcards, variant, kind, row counts and scalar metrics."""
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        rec = read_json(path)
+        wc = rec["wildcards"]
+        row: dict[str, Any] = {
+            "dataset": wc["dataset"], "aug": wc["aug"], "poison": wc["poison"],
+            "classifier": wc["clf"], "kind": rec["kind"],
+            "seed": wc.get("seed"), "folds": wc.get("folds"),
+            "variant": variant_name(variants, wc["aug"], wc["poison"]),
+            "total": rec["rows"]["total"],
+            "train": rec["rows"].get("train", rec["rows"].get("train_mean")),
+            "test": rec["rows"].get("test", rec["rows"].get("test_mean")),
+        }
+        for m in METRICS:
+            row[m] = rec["metrics"].get(m)
+        neg = rec["metrics"].get("per_class", {}).get("negative", {})
+        row["precision_negative"] = neg.get("precision")
+        row["recall_negative"] = neg.get("recall")
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    return df.sort_values(["dataset", "classifier", "aug", "poison", "kind", "seed", "folds"],
+                          na_position="first", kind="stable").reset_index(drop=True)
+
+
+def _order(df: pd.DataFrame, variants: dict[str, dict[str, str]]) -> pd.DataFrame:
+    order = {v: i for i, v in enumerate(variants)}
+    return df.assign(_v=df["variant"].map(lambda v: order.get(v, len(order)))).sort_values(
+        ["dataset", "classifier", "_v", "variant"], kind="stable").drop(columns="_v")
+
+
+def table2(records: pd.DataFrame, variants: dict[str, dict[str, str]],
+           metrics: Iterable[str] = ("accuracy", "balanced_accuracy", "mcc")) -> pd.DataFrame:
+    """Mean and std over split seeds, and the CV mean (the paper's brackets), in percent."""
+    out = []
+    keys = ["dataset", "classifier", "variant", "aug", "poison"]
+    splits = records[records["kind"] == "split"]
+    cv = records[records["kind"] == "cv"]
+    for key, grp in splits.groupby(keys, sort=False):
+        cv_grp = cv
+        for k, v in zip(keys, key, strict=True):
+            cv_grp = cv_grp[cv_grp[k] == v]
+        for m in metrics:
+            vals = grp[m].dropna().astype(float)
+            cvv = cv_grp[m].dropna().astype(float)
+            out.append({**dict(zip(keys, key, strict=True)), "metric": m,
+                        "mean": round(100 * vals.mean(), 4) if len(vals) else np.nan,
+                        "std": round(100 * vals.std(ddof=1), 4) if len(vals) > 1 else np.nan,
+                        "n_seeds": len(vals),
+                        "cv": round(100 * cvv.iloc[0], 4) if len(cvv) else np.nan})
+    return _order(pd.DataFrame(out), variants).reset_index(drop=True)
+
+
+def table3(records: pd.DataFrame, variants: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """Record counts and train/test sizes (mean, min, max over seeds) per dataset and variant."""
+    splits = records[records["kind"] == "split"]
+    first_clf = splits.groupby(["dataset", "variant"])["classifier"].transform("min")
+    splits = splits[splits["classifier"] == first_clf]  # sizes do not depend on the classifier
+    rows = []
+    for (dataset, variant), grp in splits.groupby(["dataset", "variant"], sort=False):
+        rows.append({"dataset": dataset, "classifier": grp["classifier"].iloc[0],
+                     "variant": variant,
+                     "total_records": int(grp["total"].iloc[0]),
+                     "train_size": round(float(grp["train"].mean()), 1),
+                     "test_size": round(float(grp["test"].mean()), 1),
+                     "train_min": int(grp["train"].min()), "train_max": int(grp["train"].max()),
+                     "test_min": int(grp["test"].min()), "test_max": int(grp["test"].max()),
+                     "n_seeds": len(grp)})
+    return _order(pd.DataFrame(rows), variants).drop(columns="classifier").reset_index(drop=True)
+
+
+def paper_cells(t2: pd.DataFrame, t3: pd.DataFrame) -> pd.DataFrame:
+    """Our numbers under the paper's tidy keys."""
+    cells = []
+    for r in t2[t2["metric"] == "accuracy"].itertuples():
+        base = {"dataset": r.dataset, "classifier": r.classifier, "metric": "accuracy",
+                "variant": r.variant}
+        if r.classifier == "rf":
+            cells.append({**base, "table": "table2", "column": "random_splits_mean",
+                          "ours": r.mean})
+            cells.append({**base, "table": "table2", "column": "cv10", "ours": r.cv})
+        cells.append({**base, "table": "table7", "column": "random_splits_mean", "ours": r.mean})
+    for r in t3.itertuples():
+        for metric in ("total_records", "train_size", "test_size"):
+            cells.append({"table": "table3", "dataset": r.dataset, "classifier": "",
+                          "metric": metric, "variant": r.variant, "column": "",
+                          "ours": getattr(r, metric)})
+    return pd.DataFrame(cells, columns=[*PAPER_KEYS, "ours"])
+
+
+def compare(ours: pd.DataFrame, reported: pd.DataFrame) -> pd.DataFrame:
+    """Every reported cell whose key we produced, with ours beside it and ours - paper."""
+    rep = reported.rename(columns={"value": "paper"}).copy()
+    for k in PAPER_KEYS:
+        rep[k] = rep[k].fillna("").astype(str)
+    ours = ours.copy()
+    for k in PAPER_KEYS:
+        ours[k] = ours[k].fillna("").astype(str)
+    merged = rep.merge(ours, on=PAPER_KEYS, how="inner")
+    merged["difference"] = (merged["ours"] - merged["paper"]).round(4)
+    return merged[[*PAPER_KEYS, "setting", "paper", "ours", "difference"]].reset_index(drop=True)
+
+
+def _fmt(x: float, digits: int = 2) -> str:
+    return "–" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{digits}f}"
+
+
+def table2_markdown(t2: pd.DataFrame, variants: dict[str, dict[str, str]]) -> str:
+    """The paper's layout: a row per dataset/classifier, a column per variant, 'mean ± std (cv)'."""
+    parts = []
+    titles = {"accuracy": "Accuracy (%)", "balanced_accuracy": "Balanced accuracy (%)",
+              "mcc": "MCC (×100)"}
+    for metric, grp in t2.groupby("metric", sort=False):
+        cols = [v for v in [*variants, *sorted(set(grp["variant"]) - set(variants))]
+                if v in set(grp["variant"])]
+        lines = [f"### {titles.get(metric, metric)}: mean ± std over split seeds "
+                 f"(10-fold CV in brackets)", "",
+                 "| dataset | classifier | " + " | ".join(cols) + " |",
+                 "|---|---|" + "---|" * len(cols)]
+        for (dataset, clf), rows in grp.groupby(["dataset", "classifier"], sort=False):
+            cells = []
+            for v in cols:
+                r = rows[rows["variant"] == v]
+                if r.empty:
+                    cells.append("")
+                else:
+                    r = r.iloc[0]
+                    cells.append(f"{_fmt(r['mean'])} ± {_fmt(r['std'])} ({_fmt(r['cv'])})")
+            lines.append(f"| {dataset} | {clf} | " + " | ".join(cells) + " |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def frame_markdown(df: pd.DataFrame, title: str) -> str:
+    """A plain Markdown rendering of a tidy table (no optional dependency on tabulate)."""
+    cols = list(df.columns)
+    lines = [f"### {title}", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in df.itertuples(index=False):
+        cells = [_fmt(v, 2) if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def to_csv_text(df: pd.DataFrame) -> str:
+    return df.to_csv(index=False, lineterminator="\n", float_format="%.4f")
