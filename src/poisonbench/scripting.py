@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -10,8 +11,18 @@ from typing import Any
 from poisonbench.errors import PoisonbenchError
 
 
+def export_library_path(src: str) -> None:
+    """Put ``src`` on PYTHONPATH so that rule scripts, which Snakemake runs in fresh interpreters
+    (possibly inside conda environments that do not install this package), import this library."""
+    parts = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if src not in parts:
+        os.environ["PYTHONPATH"] = os.pathsep.join([src, *parts])
+
+
 def setup_logging(log_file: str | None) -> None:
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING)  # the terminal gets problems only; the log file everything
+    handlers: list[logging.Handler] = [console]
     if log_file:
         handlers.append(logging.FileHandler(log_file, mode="w"))
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
@@ -28,6 +39,5 @@ def run(smk: Any, main: Callable[[Any], None]) -> None:
     try:
         main(smk)
     except PoisonbenchError as exc:
-        logging.getLogger("poisonbench").error("%s", exc)
-        print(f"poisonbench error in rule {smk.rule}: {exc}", file=sys.stderr)
+        logging.getLogger("poisonbench").error("rule %s: %s", smk.rule, exc)
         sys.exit(1)

@@ -1,6 +1,5 @@
 # Config validation, wildcard constraints and the get_* input functions. Parse-time code here
 # runs in every cluster job too, so it stays cheap: no pandas, no scikit-learn.
-import os
 import re
 import sys
 from pathlib import Path
@@ -11,13 +10,13 @@ from snakemake.utils import validate
 SRC = str(Path(workflow.basedir) / "src")
 if SRC not in sys.path:
     sys.path.insert(0, SRC)
-# scripts run in fresh interpreters (and conda envs): let them import the library from src/
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (SRC, os.environ.get("PYTHONPATH", "")) if p
-)
 
 from poisonbench import config as pbconfig  # noqa: E402
 from poisonbench.errors import ConfigError  # noqa: E402
+from poisonbench.scripting import export_library_path  # noqa: E402
+
+# scripts run in fresh interpreters (and conda envs): they import the library from src/
+export_library_path(SRC)
 
 validate(config, "../schemas/config.schema.yaml")
 try:

@@ -11,6 +11,8 @@ rule fetch:
         raw="resources/raw/{dataset}/raw.csv",
     params:
         spec=get_dataset,
+    conda:
+        "../../envs/core.yaml"
     log:
         "logs/fetch/{dataset}.log",
     script:
@@ -28,6 +30,8 @@ rule preprocess:
         spec=get_dataset,
         options=config.get("preprocess", {}),
         base_seed=config["base_seed"],
+    conda:
+        "../../envs/core.yaml"
     log:
         "logs/preprocess/{dataset}.log",
     script:
@@ -43,6 +47,8 @@ rule profile:
     params:
         spec=get_dataset,
         threshold=config["imbalance"]["threshold"],
+    conda:
+        "../../envs/core.yaml"
     log:
         "logs/profile/{dataset}.log",
     script:

@@ -17,6 +17,8 @@ rule fit_split:
     resources:
         mem_mb=4000,
         runtime=60,
+    conda:
+        "../../envs/core.yaml"
     log:
         "logs/fit_split/{dataset}/{aug}/{poison}/{clf}/seed{seed}.log",
     benchmark:
@@ -40,6 +42,8 @@ rule fit_cv:
     resources:
         mem_mb=4000,
         runtime=240,
+    conda:
+        "../../envs/core.yaml"
     log:
         "logs/fit_cv/{dataset}/{aug}/{poison}/{clf}/cv{folds}.log",
     benchmark:

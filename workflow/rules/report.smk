@@ -14,6 +14,8 @@ rule table2:
         ),
     params:
         variants=config["variants"],
+    conda:
+        "../../envs/report.yaml"
     log:
         "logs/report/table2.log",
     script:
@@ -33,6 +35,8 @@ rule table3:
         ),
     params:
         variants=config["variants"],
+    conda:
+        "../../envs/report.yaml"
     log:
         "logs/report/table3.log",
     script:
@@ -52,6 +56,8 @@ rule paper_comparison:
             category="Paper comparison",
             caption="../report/paper_comparison.rst",
         ),
+    conda:
+        "../../envs/report.yaml"
     log:
         "logs/report/paper_comparison.log",
     script:
