@@ -67,7 +67,9 @@ def small_frame() -> pd.DataFrame:
     })
 
 
-WORKFLOW_FILES = ["Snakefile", "config.yaml", "workflow", "scripts", "src", "envs", "resources/paper"]
+WORKFLOW_FILES = [
+    "Snakefile", "config.yaml", "workflow", "scripts", "src", "envs", "resources/paper",
+]
 
 
 def copy_workflow(dest: Path) -> Path:

@@ -1,4 +1,4 @@
-"""Locating, downloading (file:// URLs stand in for the network), verifying and reading raw files."""
+"""Locating, downloading (file:// URLs stand in for the network), verifying, reading."""
 
 import hashlib
 import shutil

@@ -28,7 +28,7 @@ def test_feature_spec_reads_types_from_dtypes(small_frame):
 
 
 def test_unknown_estimator_is_a_config_error():
-    with pytest.raises(ConfigError, match="classifiers.foo.estimator must be one of"):
+    with pytest.raises(ConfigError, match=r"classifiers\.foo\.estimator must be one of"):
         models.ClassifierSpec.from_config("foo", {"estimator": "xgboost"})
 
 

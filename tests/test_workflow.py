@@ -9,7 +9,6 @@ import jsonschema
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import ROOT, copy_workflow
 from workflow_helpers import snakemake
 
@@ -93,7 +92,7 @@ def test_default_config_plans_the_expected_jobs(tmp_path, data_dir, default_conf
     assert int(counts["fit_cv"]) == n_variants * len(g["classifiers"])
 
 
-def _bad_config(tmp_path, change) -> "Path":  # noqa: F821
+def _bad_config(tmp_path, change) -> Path:  # noqa: F821
     cfg = yaml.safe_load((ROOT / "tests/configs/tiny.yaml").read_text())
     change(cfg)
     path = tmp_path / "bad.yaml"
@@ -126,7 +125,7 @@ def test_a_single_class_dataset_is_refused(tmp_path, data_dir):
     import hashlib
 
     src = (data_dir / "healthcare-dataset-stroke-data.csv").read_text().splitlines()
-    one_class = "\n".join([src[0]] + [ln for ln in src[1:] if ln.endswith(",0")][:300]) + "\n"
+    one_class = "\n".join([src[0], *[ln for ln in src[1:] if ln.endswith(",0")][:300]]) + "\n"
     folder = tmp_path / "data"
     folder.mkdir()
     (folder / "one.csv").write_text(one_class)

@@ -105,8 +105,9 @@ def assign_types(
     return types
 
 
-def coerce_types(df: pd.DataFrame, types: dict[str, str]) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Numeric columns become float; values that cannot be coerced become missing and are counted."""
+def coerce_types(df: pd.DataFrame,
+                 types: dict[str, str]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Numeric columns become float; unparseable values become missing and are counted."""
     out = df.copy()
     coerced: dict[str, int] = {}
     for col, kind in types.items():

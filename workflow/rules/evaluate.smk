@@ -38,7 +38,7 @@ rule fit_cv:
         classifier=get_classifier,
         dataset=get_dataset,
         base_seed=config["base_seed"],
-    threads: 1
+    threads: 2
     resources:
         mem_mb=4000,
         runtime=240,
