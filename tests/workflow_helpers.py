@@ -23,3 +23,13 @@ def snakemake(workdir: Path, *args: str, data_dir: Path, configfile: Path | None
         raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n"
                              f"{proc.stderr[-6000:]}")
     return proc
+
+
+def tiny_config() -> dict:
+    """config.yaml updated with the tiny config, as Snakemake merges them."""
+    import yaml
+    from snakemake.utils import update_config
+
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    update_config(config, yaml.safe_load(TINY.read_text()))
+    return config

@@ -607,3 +607,30 @@ def augment_training_split(
     out, report = oversample(train_df, target, positive, spec, random_state, model)
     report["placement"] = "honest"
     return out, report
+
+
+def fit_minority_ctgan(df: pd.DataFrame, target: str, positive: str, spec: AugmentSpec,
+                       random_state: int) -> Any:
+    """CTGAN-MOS: a CTGAN trained on ``df``'s minority rows with the entry's settings."""
+    rows, features, _ = ctgan_training_frame(df, target, positive)
+    return train_ctgan(rows, features.categorical, spec.epochs, spec.batch_size, spec.device,
+                       random_state, spec.log_every)
+
+
+def augment_dataset(clean: pd.DataFrame, target: str, positive: str, spec: AugmentSpec,
+                    random_state: int, model: Any = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The dataset-level step of the workflow.
+
+    Paper placement: oversample the whole dataset now (synthetic rows can reach the test set).
+    Honest placement: return the real rows unchanged; each training split is oversampled at fit
+    time (``augment_training_split``), so test rows are real and unseen by the generator.
+    """
+    if spec.placement == "honest" and spec.method != "none":
+        y = clean[target].astype(str)
+        report = {"name": spec.name, "method": spec.method, "params": spec.params(),
+                  "placement": "honest", "deferred_to_training_split": True,
+                  "rows_before": len(clean), "rows_after": len(clean), "rows_added": 0,
+                  "class_counts_before": class_counts(y),
+                  "imbalance_ratio_before": imbalance_ratio(y)}
+        return ensure_origin(clean.reset_index(drop=True)), report
+    return oversample(clean, target, positive, spec, random_state, model)

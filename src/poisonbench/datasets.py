@@ -99,7 +99,7 @@ def verify(path: Path, spec: DatasetSpec) -> None:
 
 def _download(url: str, timeout: float) -> bytes:
     req = urllib.request.Request(url, headers={"User-Agent": "poisonbench"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (configured URL)
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
         return resp.read()
 
 

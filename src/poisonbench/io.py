@@ -44,14 +44,16 @@ def _json_default(obj: Any) -> Any:
     raise TypeError(f"cannot serialise {type(obj).__name__} to JSON")
 
 
-def dumps_json(obj: Any) -> str:
-    """Stable JSON text: sorted keys, fixed indentation, trailing newline."""
-    return json.dumps(obj, indent=2, sort_keys=True, default=_json_default, allow_nan=True) + "\n"
+def dumps_json(obj: Any, indent: int | None = 2) -> str:
+    """Stable JSON text: sorted keys, fixed indentation (or compact), trailing newline."""
+    separators = None if indent is not None else (",", ":")
+    return json.dumps(obj, indent=indent, sort_keys=True, default=_json_default, allow_nan=True,
+                      separators=separators) + "\n"
 
 
-def write_json(obj: Any, path: str | os.PathLike[str]) -> None:
+def write_json(obj: Any, path: str | os.PathLike[str], indent: int | None = 2) -> None:
     with atomic_path(path) as tmp:
-        tmp.write_text(dumps_json(obj))
+        tmp.write_text(dumps_json(obj, indent))
 
 
 def read_json(path: str | os.PathLike[str]) -> Any:

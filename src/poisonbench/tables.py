@@ -48,6 +48,10 @@ def load_records(paths: Iterable[str | Path], variants: dict[str, dict[str, str]
         neg = rec["metrics"].get("per_class", {}).get("negative", {})
         row["precision_negative"] = neg.get("precision")
         row["recall_negative"] = neg.get("recall")
+        clean = (rec.get("clean_test") or {}).get("metrics") or {}
+        row["clean_accuracy"] = clean.get("accuracy")
+        row["clean_balanced_accuracy"] = clean.get("balanced_accuracy")
+        row["pct"] = wc.get("pct", 100)
         rows.append(row)
     df = pd.DataFrame(rows)
     return df.sort_values(["dataset", "classifier", "aug", "poison", "kind", "seed", "folds"],
@@ -60,8 +64,12 @@ def _order(df: pd.DataFrame, variants: dict[str, dict[str, str]]) -> pd.DataFram
         ["dataset", "classifier", "_v", "variant"], kind="stable").drop(columns="_v")
 
 
+HONEST_METRICS = ("accuracy", "balanced_accuracy", "mcc", "clean_accuracy",
+                  "clean_balanced_accuracy")
+
+
 def table2(records: pd.DataFrame, variants: dict[str, dict[str, str]],
-           metrics: Iterable[str] = ("accuracy", "balanced_accuracy", "mcc")) -> pd.DataFrame:
+           metrics: Iterable[str] = HONEST_METRICS) -> pd.DataFrame:
     """Mean and std over split seeds, and the CV mean (the paper's brackets), in percent."""
     out = []
     keys = ["dataset", "classifier", "variant", "aug", "poison"]
@@ -140,7 +148,9 @@ def table2_markdown(t2: pd.DataFrame, variants: dict[str, dict[str, str]]) -> st
     """The paper's layout: a row per dataset/classifier, a column per variant, 'mean ± std (cv)'."""
     parts = []
     titles = {"accuracy": "Accuracy (%)", "balanced_accuracy": "Balanced accuracy (%)",
-              "mcc": "MCC (×100)"}
+              "mcc": "MCC (×100)",
+              "clean_accuracy": "Accuracy on clean rows the model never saw (%)",
+              "clean_balanced_accuracy": "Balanced accuracy on clean unseen rows (%)"}
     for metric, grp in t2.groupby("metric", sort=False):
         cols = [v for v in [*variants, *sorted(set(grp["variant"]) - set(variants))]
                 if v in set(grp["variant"])]
@@ -174,3 +184,77 @@ def frame_markdown(df: pd.DataFrame, title: str) -> str:
 
 def to_csv_text(df: pd.DataFrame) -> str:
     return df.to_csv(index=False, lineterminator="\n", float_format="%.4f")
+
+
+ABLATION_METRICS = ("accuracy", "balanced_accuracy", "clean_accuracy", "clean_balanced_accuracy")
+
+
+def ablation(records: pd.DataFrame, baseline: str = "none") -> pd.DataFrame:
+    """Per dataset and recipe: mean metrics over seeds and their deltas from the clean baseline,
+    sorted by accuracy inflation (largest first)."""
+    splits = records[records["kind"] == "split"]
+    means = splits.groupby(["dataset", "classifier", "aug", "poison"], sort=True)[
+        list(ABLATION_METRICS)].mean().reset_index()
+    rows = []
+    for (dataset, clf, aug), grp in means.groupby(["dataset", "classifier", "aug"], sort=True):
+        base = grp[grp["poison"] == baseline]
+        if base.empty:
+            continue
+        base = base.iloc[0]
+        for r in grp.itertuples(index=False):
+            row = {"dataset": dataset, "classifier": clf, "aug": aug, "recipe": r.poison,
+                   "n_seeds": int(((splits["dataset"] == dataset) &
+                                   (splits["poison"] == r.poison) &
+                                   (splits["classifier"] == clf) &
+                                   (splits["aug"] == aug)).sum())}
+            for m in ABLATION_METRICS:
+                row[m] = round(100 * getattr(r, m), 4)
+                row[f"delta_{m}"] = round(100 * (getattr(r, m) - base[m]), 4)
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    return out.sort_values(["dataset", "classifier", "delta_accuracy"],
+                           ascending=[True, True, False], kind="stable").reset_index(drop=True)
+
+
+def table1(patterns: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
+    """Table 1 quantified: per dataset and pattern, our number on D and D' beside the paper's
+    qualitative direction, and whether ours moves that way."""
+    rows = []
+    for dataset, prows in patterns.items():
+        for r in prows:
+            rows.append({"dataset": dataset, "pattern": r["pattern"], "metric": r["metric"],
+                         "real": round(float(r["real"]), 4),
+                         "poisoned": round(float(r["poisoned"]), 4),
+                         "paper_real": r["paper_real"], "paper_poisoned": r["paper_poisoned"],
+                         "expected_direction": r["expected"], "match": bool(r["match"])})
+    return pd.DataFrame(rows)
+
+
+def problem1(problems: dict[str, dict[str, Any]], records: pd.DataFrame,
+             variants: dict[str, dict[str, str]], real: str = "RD",
+             poisoned: str = "R-PD") -> pd.DataFrame:
+    """Problem 1 measured: (a) D ⊆ D', (b) D' ~ D, (c) acc(D') vs acc(D) (and on clean rows)."""
+    splits = records[records["kind"] == "split"]
+    rows = []
+    for dataset, prob in problems.items():
+        a, b = prob["a_subset"], prob["b_similar"]
+        acc = {}
+        for v in (real, poisoned):
+            sel = splits[(splits["dataset"] == dataset) & (splits["variant"] == v)]
+            acc[v] = sel.groupby("classifier")[["accuracy", "clean_accuracy"]].mean()
+        for clf in sorted(acc[real].index.intersection(acc[poisoned].index)):
+            rows.append({
+                "dataset": dataset, "classifier": clf,
+                "a_strict_share_of_D_in_Dprime": round(a["strict"]["share_rows"], 4),
+                "a_projected_share_of_D_in_Dprime": round(a.get("projected", {}).get(
+                    "share_rows", np.nan), 4),
+                "a_reconstructed_identical": bool(a.get("reconstructed", {}).get("identical")),
+                "b_mean_distance": round(b["mean_distance"], 4),
+                "c_acc_D": round(100 * acc[real].loc[clf, "accuracy"], 4),
+                "c_acc_Dprime": round(100 * acc[poisoned].loc[clf, "accuracy"], 4),
+                "c_acc_Dprime_on_clean_unseen": round(
+                    100 * acc[poisoned].loc[clf, "clean_accuracy"], 4),
+                "c_holds": bool(acc[poisoned].loc[clf, "accuracy"] >
+                                acc[real].loc[clf, "accuracy"]),
+            })
+    return pd.DataFrame(rows)

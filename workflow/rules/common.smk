@@ -24,9 +24,9 @@ try:
 except ConfigError as exc:
     raise WorkflowError(f"config: {exc}") from None
 
-GRID = config["grid"]
 SEEDS = list(range(config["splits"]["n_seeds"]))
 FOLDS = config["splits"]["cv_folds"]
+EXPERIMENTS = pbconfig.expand_experiments(config)  # name -> list of run cells
 
 
 def _alternatives(names):
@@ -40,6 +40,7 @@ wildcard_constraints:
     clf=_alternatives(config["classifiers"]),
     seed=r"\d+",
     folds=r"\d+",
+    pct=r"\d+",
 
 
 def get_dataset(wildcards):
@@ -59,26 +60,80 @@ def get_classifier(wildcards):
     return config["classifiers"][wildcards.clf]
 
 
-def get_run_records(wildcards=None):
-    """Every per-seed and CV record of the grid (the tables' inputs)."""
-    return expand(
-        "results/runs/{dataset}/{aug}/{poison}/{clf}/{run}.json",
-        dataset=GRID["datasets"],
-        aug=GRID["augmentations"],
-        poison=GRID["poisonings"],
-        clf=GRID["classifiers"],
-        run=[f"seed{s}" for s in SEEDS] + [f"cv{FOLDS}"],
-    )
+def is_honest_ctgan(aug):
+    entry = config["augmentations"][aug]
+    return entry.get("method") == "ctgan" and entry.get("placement") == "honest"
+
+
+def get_ctgan_model(wildcards):
+    """The cached CTGAN an augment job samples from (paper placement), else nothing."""
+    entry = config["augmentations"][wildcards.aug]
+    if entry.get("method") == "ctgan" and entry.get("placement", "paper") == "paper":
+        return f"results/models/{wildcards.dataset}/{wildcards.aug}/ctgan.pkl"
+    return []
+
+
+def get_split_model(wildcards):
+    """Honest placement: the CTGAN trained on this seed's training split only."""
+    if is_honest_ctgan(wildcards.aug):
+        w = wildcards
+        return f"results/models/{w.dataset}/{w.aug}/{w.poison}/ctgan_seed{w.seed}.pkl"
+    return []
+
+
+def get_size_pct(wildcards):
+    return int(wildcards.pct)
+
+
+def get_records(experiment):
+    """Every record of one experiment (the inputs of its tables)."""
+    return [cell["path"] for cell in EXPERIMENTS[experiment]]
+
+
+def get_experiment_records(name):
+    def _records(wildcards=None):
+        return get_records(name)
+
+    return _records
+
+
+PATTERNS_VARIANT = "R-PD"  # Table 1 and Problem 1 compare RD's data with this variant's
+
+
+def get_table1_datasets(wildcards=None):
+    return sorted({c["dataset"] for c in EXPERIMENTS.get("setting1", [])})
+
+
+def get_table1_patterns(wildcards=None):
+    pair = config["variants"][PATTERNS_VARIANT]
+    return [
+        f"results/data/{ds}/{pair['aug']}/{pair['poison']}/patterns.json"
+        for ds in get_table1_datasets()
+    ]
 
 
 def get_profiles(wildcards=None):
-    return expand("results/data/{dataset}/profile.json", dataset=GRID["datasets"])
+    datasets = sorted({c["dataset"] for cells in EXPERIMENTS.values() for c in cells})
+    return expand("results/data/{dataset}/profile.json", dataset=datasets)
 
 
 def get_all_targets():
-    return [
-        *get_profiles(),
-        "results/tables/table2.csv",
-        "results/tables/table3.csv",
-        "results/tables/paper_comparison.csv",
-    ]
+    targets = get_profiles()
+    if "setting1" in EXPERIMENTS:
+        targets += [
+            "results/tables/table2.csv",
+            "results/tables/table3.csv",
+            "results/tables/paper_comparison.csv",
+        ]
+        if PATTERNS_VARIANT in config["variants"]:
+            targets += ["results/tables/table1.csv", "results/tables/problem1.csv"]
+        targets += expand(
+            "results/data/{dataset}/{aug}/fidelity.json",
+            dataset=get_table1_datasets(),
+            aug=[a for a, e in config["augmentations"].items() if a != "none"
+                 and e.get("placement", "paper") == "paper"
+                 and any(c["aug"] == a for c in EXPERIMENTS["setting1"])],
+        )
+    if "ablation" in EXPERIMENTS:
+        targets.append("results/tables/ablation.csv")
+    return targets
