@@ -7,7 +7,10 @@ from poisonbench.scripting import run
 
 
 def main(smk):
-    ours = tables.paper_cells(pd.read_csv(smk.input.table2), pd.read_csv(smk.input.table3))
+    found = {name: pd.read_csv(path)
+             for name, path in zip(smk.params.names, smk.input.tables, strict=True)}
+    ours = tables.paper_cells(**{f"t{name.removeprefix('table')}": df
+                                 for name, df in found.items()})
     cmp = tables.compare(ours, pd.read_csv(smk.input.reported, dtype={"column": str}))
     io.write_text(tables.to_csv_text(cmp), smk.output.csv)
     io.write_text(tables.frame_markdown(cmp, "The paper's numbers beside ours"),

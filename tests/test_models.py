@@ -108,3 +108,28 @@ def test_run_split_record_is_complete_and_deterministic(small_frame):
     cm = np.array(r1["metrics"]["confusion_matrix"])
     assert cm.sum() == rows["test"]
     assert r1["metrics"]["accuracy"] == pytest.approx(np.trace(cm) / cm.sum())
+
+
+def test_rbf_svm_switches_to_a_kernel_approximation_on_large_data():
+    from poisonbench.svm import RBFSVM
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = (X[:, 0] ** 2 + X[:, 1] ** 2 > 1.5).astype(int)  # not linearly separable
+    exact = RBFSVM(C=10, max_exact_rows=1000, random_state=0).fit(X, y)
+    approx = RBFSVM(C=10, max_exact_rows=100, n_components=200, random_state=0).fit(X, y)
+    assert exact.solver_ == "exact" and approx.solver_ == "nystroem"
+    # both learn the circle, which a linear model cannot
+    assert (exact.predict(X) == y).mean() > 0.9
+    assert (approx.predict(X) == y).mean() > 0.9
+    assert approx.decision_function(X).shape == (400,)
+
+
+def test_grid_search_can_run_on_a_training_subsample(frame):
+    spec, X, y = frame
+    clf = models.ClassifierSpec("lr", "logistic_regression", {}, {"C": [0.1, 1.0]},
+                                search_max_rows=20)
+    model, sel = models.fit_select(clf, spec, X, y, random_state=0)
+    assert sel["search_rows"] == 20
+    # the chosen model is refitted on every training row
+    assert model.named_steps["encode"].named_transformers_["num"].n_samples_seen_ == len(X)

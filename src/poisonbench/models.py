@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -20,12 +20,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
-from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
 from poisonbench.errors import ConfigError
 from poisonbench.features import FeatureSpec
 from poisonbench.naive_bayes import MixedNB
+from poisonbench.svm import RBFSVM
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class ClassifierSpec:
     params: dict[str, Any] = field(default_factory=dict)
     search: dict[str, list[Any]] = field(default_factory=dict)
     cv_folds: int = 3
+    search_max_rows: int | None = None  # grid search on a stratified subsample of the training
 
     @classmethod
     def from_config(cls, name: str, entry: dict[str, Any]) -> ClassifierSpec:
@@ -50,7 +51,8 @@ class ClassifierSpec:
                               f"not {est!r}")
         return cls(name=name, estimator=est, params=dict(entry.get("params") or {}),
                    search={k: list(v) for k, v in (entry.get("search") or {}).items()},
-                   cv_folds=int(entry.get("cv_folds", 3)))
+                   cv_folds=int(entry.get("cv_folds", 3)),
+                   search_max_rows=entry.get("search_max_rows"))
 
 
 def _tree_encoder(spec: FeatureSpec) -> ColumnTransformer:
@@ -80,7 +82,7 @@ def build(spec: ClassifierSpec, features: FeatureSpec, random_state: int,
         model = DecisionTreeClassifier(random_state=random_state, **p)
         return Pipeline([("encode", _tree_encoder(features)), ("model", model)])
     if spec.estimator == "svm":
-        model = SVC(random_state=random_state, **{"kernel": "rbf", **p})
+        model = RBFSVM(random_state=random_state, **p)
         return Pipeline([("encode", _scaled_onehot(features)), ("model", model)])
     if spec.estimator == "logistic_regression":
         model = LogisticRegression(random_state=random_state, **{"max_iter": 2000, **p})
@@ -135,15 +137,25 @@ def fit_select(spec: ClassifierSpec, features: FeatureSpec, X: pd.DataFrame, y: 
         return pipe, {"method": "fixed", "chosen": dict(spec.params), "candidates": []}
     grid = {f"model__{k}": v for k, v in spec.search.items()}
     cv = StratifiedKFold(n_splits=spec.cv_folds, shuffle=True, random_state=random_state)
-    search = GridSearchCV(pipe, grid, cv=cv, scoring="accuracy", n_jobs=n_jobs, refit=True)
-    search.fit(X, y)
+    search = GridSearchCV(pipe, grid, cv=cv, scoring="accuracy", n_jobs=n_jobs, refit=False)
+    Xs, ys = X, y
+    if spec.search_max_rows and len(X) > spec.search_max_rows:
+        from sklearn.model_selection import train_test_split
+
+        keep, _ = train_test_split(np.arange(len(X)), train_size=spec.search_max_rows,
+                                   stratify=y, random_state=random_state)
+        Xs, ys = X.iloc[np.sort(keep)], y[np.sort(keep)]
+    search.fit(Xs, ys)
     chosen = {k.removeprefix("model__"): v for k, v in search.best_params_.items()}
     candidates = [{"params": {k.removeprefix("model__"): v for k, v in p.items()},
                    "cv_accuracy": float(s)}
                   for p, s in zip(search.cv_results_["params"],
                                   search.cv_results_["mean_test_score"], strict=True)]
-    return search.best_estimator_, {"method": f"cv{spec.cv_folds}", "chosen": chosen,
-                                    "candidates": candidates}
+    final = build(replace(spec, params={**spec.params, **chosen}), features, random_state,
+                  n_jobs)
+    final.fit(X, y)
+    return final, {"method": f"cv{spec.cv_folds}", "chosen": chosen, "candidates": candidates,
+                   "search_rows": len(Xs)}
 
 
 def positive_scores(model: Pipeline, X: pd.DataFrame) -> np.ndarray | None:

@@ -52,6 +52,7 @@ def load_records(paths: Iterable[str | Path], variants: dict[str, dict[str, str]
         row["clean_accuracy"] = clean.get("accuracy")
         row["clean_balanced_accuracy"] = clean.get("balanced_accuracy")
         row["pct"] = wc.get("pct", 100)
+        row["confusion_matrix"] = rec["metrics"].get("confusion_matrix")
         rows.append(row)
     df = pd.DataFrame(rows)
     return df.sort_values(["dataset", "classifier", "aug", "poison", "kind", "seed", "folds"],
@@ -108,22 +109,47 @@ def table3(records: pd.DataFrame, variants: dict[str, dict[str, str]]) -> pd.Dat
     return _order(pd.DataFrame(rows), variants).drop(columns="classifier").reset_index(drop=True)
 
 
-def paper_cells(t2: pd.DataFrame, t3: pd.DataFrame) -> pd.DataFrame:
-    """Our numbers under the paper's tidy keys."""
-    cells = []
-    for r in t2[t2["metric"] == "accuracy"].itertuples():
-        base = {"dataset": r.dataset, "classifier": r.classifier, "metric": "accuracy",
-                "variant": r.variant}
-        if r.classifier == "rf":
-            cells.append({**base, "table": "table2", "column": "random_splits_mean",
+def paper_cells(t2: pd.DataFrame | None = None, t3: pd.DataFrame | None = None,
+                t4: pd.DataFrame | None = None, t5: pd.DataFrame | None = None,
+                t6: pd.DataFrame | None = None, t7: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Our numbers under the paper's tidy keys (only for the tables given)."""
+    cells: list[dict[str, Any]] = []
+    if t2 is not None:
+        for r in t2[(t2["metric"] == "accuracy") & (t2["classifier"] == "rf")].itertuples():
+            base = {"table": "table2", "dataset": r.dataset, "classifier": "rf",
+                    "metric": "accuracy", "variant": r.variant}
+            cells.append({**base, "column": "random_splits_mean", "ours": r.mean})
+            cells.append({**base, "column": "cv10", "ours": r.cv})
+    if t3 is not None:
+        for r in t3.itertuples():
+            for metric in ("total_records", "train_size", "test_size"):
+                cells.append({"table": "table3", "dataset": r.dataset, "classifier": "",
+                              "metric": metric, "variant": r.variant, "column": "",
+                              "ours": getattr(r, metric)})
+    if t4 is not None:
+        # the paper's precision/recall are those of the majority class (R's first factor level)
+        for r in t4.itertuples():
+            for metric, ours in (("precision", r.precision_negative),
+                                 ("recall", r.recall_negative)):
+                cells.append({"table": "table4", "dataset": r.dataset, "classifier": "rf",
+                              "metric": metric, "variant": r.variant, "column": "",
+                              "ours": ours})
+    if t5 is not None:
+        for r in t5[t5["metric"] == "accuracy"].itertuples():
+            cells.append({"table": "table5", "dataset": r.dataset, "classifier": "rf",
+                          "metric": "accuracy", "variant": r.nature, "column": f"{r.pct}%",
                           "ours": r.mean})
-            cells.append({**base, "table": "table2", "column": "cv10", "ours": r.cv})
-        cells.append({**base, "table": "table7", "column": "random_splits_mean", "ours": r.mean})
-    for r in t3.itertuples():
-        for metric in ("total_records", "train_size", "test_size"):
-            cells.append({"table": "table3", "dataset": r.dataset, "classifier": "",
-                          "metric": metric, "variant": r.variant, "column": "",
-                          "ours": getattr(r, metric)})
+    if t6 is not None:
+        for r in t6[t6["nature"] == "real"].itertuples():
+            for metric in ("total_records", "train_size", "test_size"):
+                cells.append({"table": "table6", "dataset": r.dataset, "classifier": "",
+                              "metric": metric, "variant": "", "column": f"{r.pct}%",
+                              "ours": getattr(r, metric)})
+    if t7 is not None:
+        for r in t7[t7["metric"] == "accuracy"].itertuples():
+            cells.append({"table": "table7", "dataset": r.dataset, "classifier": r.classifier,
+                          "metric": "accuracy", "variant": r.variant,
+                          "column": "random_splits_mean", "ours": r.mean})
     return pd.DataFrame(cells, columns=[*PAPER_KEYS, "ours"])
 
 
@@ -258,3 +284,109 @@ def problem1(problems: dict[str, dict[str, Any]], records: pd.DataFrame,
                                 acc[real].loc[clf, "accuracy"]),
             })
     return pd.DataFrame(rows)
+
+
+def table4(records: pd.DataFrame, variants: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """Precision and recall (%), mean over seeds: for the positive class and for the majority
+    class (which is what the paper's values correspond to)."""
+    splits = records[records["kind"] == "split"]
+    cols = ["precision", "recall", "precision_negative", "recall_negative"]
+    out = (100 * splits.groupby(["dataset", "classifier", "variant"], sort=False)[cols].mean())
+    out = out.round(4).reset_index()
+    return _order(out, variants).reset_index(drop=True)
+
+
+NATURE = {"RD": "real", "R-PD": "poisoned", "AD": "real", "A-PD": "poisoned"}
+
+
+def table5(records: pd.DataFrame, variants: dict[str, dict[str, str]],
+           metrics: Iterable[str] = ("accuracy", "balanced_accuracy", "mcc", "clean_accuracy")
+           ) -> pd.DataFrame:
+    """Setting II: mean (std) over seeds per dataset, variant and data-size share."""
+    splits = records[records["kind"] == "split"]
+    rows = []
+    for (dataset, variant, pct), grp in splits.groupby(["dataset", "variant", "pct"],
+                                                       sort=True):
+        for m in metrics:
+            vals = grp[m].dropna().astype(float)
+            rows.append({"dataset": dataset, "variant": variant,
+                         "nature": NATURE.get(variant, variant), "pct": int(pct), "metric": m,
+                         "mean": round(100 * vals.mean(), 4) if len(vals) else np.nan,
+                         "std": round(100 * vals.std(ddof=1), 4) if len(vals) > 1 else np.nan,
+                         "n_seeds": len(vals)})
+    return pd.DataFrame(rows)
+
+
+def table6(records: pd.DataFrame, variants: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """Setting II sizes: records, mean train and test rows per data-size share."""
+    splits = records[records["kind"] == "split"]
+    rows = []
+    for (dataset, variant, pct), grp in splits.groupby(["dataset", "variant", "pct"],
+                                                       sort=True):
+        rows.append({"dataset": dataset, "variant": variant,
+                     "nature": NATURE.get(variant, variant), "pct": int(pct),
+                     "total_records": int(grp["total"].iloc[0]),
+                     "train_size": round(float(grp["train"].mean()), 1),
+                     "test_size": round(float(grp["test"].mean()), 1), "n_seeds": len(grp)})
+    return pd.DataFrame(rows)
+
+
+def table7(records: pd.DataFrame, variants: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """Setting III: Table 2's layout for every classifier (no CV in the paper's Table 7)."""
+    return table2(records, variants)
+
+
+def wide(df: pd.DataFrame, index: list[str], column: str, value: str = "mean") -> pd.DataFrame:
+    """A pivot for Markdown/LaTeX layouts (e.g. data-size shares as columns)."""
+    return df.pivot_table(index=index, columns=column, values=value, sort=False).reset_index()
+
+
+def to_latex(df: pd.DataFrame, caption: str, label: str) -> str:
+    """A booktabs LaTeX table (numbers to two decimals)."""
+    cols = list(df.columns)
+    lines = ["\\begin{table}[ht]", "\\centering", f"\\caption{{{caption}}}",
+             f"\\label{{{label}}}", "\\begin{tabular}{" + "l" * len(cols) + "}",
+             "\\toprule", " & ".join(_tex(c) for c in cols) + " \\\\", "\\midrule"]
+    for row in df.itertuples(index=False):
+        cells = [_fmt(v, 2) if isinstance(v, float) else _tex(str(v)) for v in row]
+        lines.append(" & ".join(cells) + " \\\\")
+    lines += ["\\bottomrule", "\\end{tabular}", "\\end{table}"]
+    return "\n".join(lines) + "\n"
+
+
+def _tex(text: str) -> str:
+    for a, b in (("\\", "\\textbackslash{}"), ("_", "\\_"), ("%", "\\%"), ("&", "\\&"),
+                 ("#", "\\#"), ("±", "$\\pm$"), ("'", "$'$")):
+        text = str(text).replace(a, b)
+    return text
+
+
+TABLES = {
+    "table2": ("Table 2: accuracy, real vs poisoned (RF; mean ± std over split seeds, "
+               "10-fold CV in brackets)", table2),
+    "table3": ("Table 3: records, train and test sizes (mean over split seeds)", table3),
+    "table4": ("Table 4: precision and recall (%, RF; positive class and majority class)",
+               table4),
+    "table5": ("Table 5: accuracy by data size (RF; mean over split seeds)", table5),
+    "table6": ("Table 6: data sizes by share of the data", table6),
+    "table7": ("Table 7: accuracy of five classifiers (mean ± std over split seeds)", table7),
+}
+
+
+def render(name: str, records: pd.DataFrame,
+           variants: dict[str, dict[str, str]]) -> tuple[pd.DataFrame, str, str]:
+    """One of the paper's tables from records: the tidy frame, Markdown and LaTeX."""
+    title, build = TABLES[name]
+    df = build(records, variants)
+    if name in ("table2", "table7"):
+        md = f"## {title}\n\n" + table2_markdown(df, variants)
+        shown = df[df["metric"] == "accuracy"]
+    elif name == "table5":
+        shown = wide(df[df["metric"].isin(["accuracy", "clean_accuracy"])],
+                     ["dataset", "nature", "metric"], "pct")
+        shown.columns = [f"{c}%" if isinstance(c, int | np.integer) else c for c in shown.columns]
+        md = frame_markdown(shown, title)
+    else:
+        shown = df
+        md = frame_markdown(df, title)
+    return df, md, to_latex(shown, title.replace("±", "$\\pm$"), f"tab:{name}")

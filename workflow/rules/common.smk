@@ -90,6 +90,32 @@ def get_records(experiment):
     return [cell["path"] for cell in EXPERIMENTS[experiment]]
 
 
+TABLE_EXPERIMENT = {
+    "table2": "setting1",
+    "table3": "setting1",
+    "table4": "setting1",
+    "table5": "setting2",
+    "table6": "setting2",
+    "table7": "setting3",
+}
+
+
+def get_table_names():
+    return [t for t, exp in TABLE_EXPERIMENT.items() if exp in EXPERIMENTS]
+
+
+def get_table_records(wildcards):
+    return get_records(TABLE_EXPERIMENT[wildcards.table])
+
+
+def get_paper_table_names(wildcards=None):
+    return get_table_names()
+
+
+def get_paper_tables(wildcards=None):
+    return [f"results/tables/{t}.csv" for t in get_table_names()]
+
+
 def get_experiment_records(name):
     def _records(wildcards=None):
         return get_records(name)
@@ -112,6 +138,31 @@ def get_table1_patterns(wildcards=None):
     ]
 
 
+FIGURES = {
+    "accuracy_by_classifier": "setting3",
+    "accuracy_vs_size": "setting2",
+    "confusion_matrices": "setting1",
+    "table1_patterns": "setting1",
+    "feature_shift": "setting1",
+}
+
+
+def get_figure_names():
+    names = [f for f, exp in FIGURES.items() if exp in EXPERIMENTS]
+    if PATTERNS_VARIANT not in config["variants"]:
+        names = [f for f in names if f not in ("table1_patterns", "feature_shift")]
+    return names
+
+
+def get_figure_inputs(wildcards):
+    name = wildcards.figure
+    if name == "table1_patterns":
+        return {"table1": "results/tables/table1.csv"}
+    if name == "feature_shift":
+        return {"patterns": get_table1_patterns()}
+    return {"records": get_records(FIGURES[name])}
+
+
 def get_profiles(wildcards=None):
     datasets = sorted({c["dataset"] for cells in EXPERIMENTS.values() for c in cells})
     return expand("results/data/{dataset}/profile.json", dataset=datasets)
@@ -119,12 +170,10 @@ def get_profiles(wildcards=None):
 
 def get_all_targets():
     targets = get_profiles()
+    targets += [f"results/tables/{t}.csv" for t in get_table_names()]
+    if get_table_names():
+        targets.append("results/tables/paper_comparison.csv")
     if "setting1" in EXPERIMENTS:
-        targets += [
-            "results/tables/table2.csv",
-            "results/tables/table3.csv",
-            "results/tables/paper_comparison.csv",
-        ]
         if PATTERNS_VARIANT in config["variants"]:
             targets += ["results/tables/table1.csv", "results/tables/problem1.csv"]
         targets += expand(
@@ -136,4 +185,6 @@ def get_all_targets():
         )
     if "ablation" in EXPERIMENTS:
         targets.append("results/tables/ablation.csv")
+    targets += [f"results/figures/{f}.png" for f in get_figure_names()]
+    targets.append("results/figures/rulegraph.png")
     return targets

@@ -1,53 +1,35 @@
 # tables, figures and the comparison with the paper's reported numbers
 
 
-rule table2:
-    """Table 2: accuracy (and balanced accuracy, MCC) per dataset, classifier and variant."""
+rule table:
+    """One of the paper's Tables 2-7 from its experiment's run records (CSV, Markdown, LaTeX)."""
     input:
-        records=get_experiment_records("setting1"),
+        records=get_table_records,
     output:
-        csv="results/tables/table2.csv",
+        csv="results/tables/{table}.csv",
         md=report(
-            "results/tables/table2.md",
-            category="Setting I",
-            caption="../report/table2.rst",
+            "results/tables/{table}.md",
+            category="Tables",
+            subcategory="{table}",
+            caption="../report/table.rst",
         ),
+        tex="results/tables/{table}.tex",
     params:
         variants=config["variants"],
+    wildcard_constraints:
+        table="table[2-7]",
     conda:
         "../../envs/report.yaml"
     log:
-        "logs/report/table2.log",
+        "logs/report/{table}.log",
     script:
-        "../../scripts/table2.py"
-
-
-rule table3:
-    """Table 3: records and train/test sizes per dataset and variant."""
-    input:
-        records=get_experiment_records("setting1"),
-    output:
-        csv="results/tables/table3.csv",
-        md=report(
-            "results/tables/table3.md",
-            category="Setting I",
-            caption="../report/table3.rst",
-        ),
-    params:
-        variants=config["variants"],
-    conda:
-        "../../envs/report.yaml"
-    log:
-        "logs/report/table3.log",
-    script:
-        "../../scripts/table3.py"
+        "../../scripts/table.py"
 
 
 rule paper_comparison:
-    """Every cell the paper reports that the grid produced, ours beside it."""
+    """Every cell the paper reports that the run produced, ours beside it."""
     input:
-        table2=rules.table2.output.csv,
-        table3=rules.table3.output.csv,
+        tables=get_paper_tables,
         reported="resources/paper/reported_tables.csv",
     output:
         csv="results/tables/paper_comparison.csv",
@@ -56,6 +38,10 @@ rule paper_comparison:
             category="Paper comparison",
             caption="../report/paper_comparison.rst",
         ),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        names=get_paper_table_names,
     conda:
         "../../envs/report.yaml"
     log:
@@ -127,3 +113,46 @@ rule ablation:
         "logs/report/ablation.log",
     script:
         "../../scripts/ablation.py"
+
+
+rule figure:
+    """One figure (PNG for the report, PDF for papers)."""
+    input:
+        unpack(get_figure_inputs),
+    output:
+        png=report(
+            "results/figures/{figure}.png",
+            category="Figures",
+            caption="../report/figure.rst",
+        ),
+        pdf="results/figures/{figure}.pdf",
+    params:
+        variants=config["variants"],
+    wildcard_constraints:
+        figure="|".join(FIGURES),
+    conda:
+        "../../envs/report.yaml"
+    log:
+        "logs/figure/{figure}.log",
+    script:
+        "../../scripts/figure.py"
+
+
+rule rulegraph:
+    """The workflow's rule graph, drawn from `snakemake --rulegraph`."""
+    output:
+        dot="results/figures/rulegraph.dot",
+        png=report(
+            "results/figures/rulegraph.png",
+            category="Workflow",
+            caption="../report/rulegraph.rst",
+        ),
+        pdf="results/figures/rulegraph.pdf",
+    params:
+        snakefile=workflow.main_snakefile,
+    conda:
+        "../../envs/report.yaml"
+    log:
+        "logs/figure/rulegraph.log",
+    script:
+        "../../scripts/rulegraph.py"
