@@ -7,7 +7,8 @@ from poisonbench.scripting import run
 
 
 def main(smk):
-    dot = figures.snakemake_rulegraph(smk.params.snakefile, dict(smk.config), str(Path.cwd()))
+    snakefile = Path(smk.scriptdir).parent / "Snakefile"
+    dot = figures.snakemake_rulegraph(str(snakefile), dict(smk.config), str(Path.cwd()))
     io.write_text(dot, smk.output.dot)
     figures.save(figures.rulegraph(dot), smk.output.png, smk.output.pdf)
 

@@ -31,25 +31,42 @@ def default_config() -> dict:
     return yaml.safe_load((ROOT / "config.yaml").read_text())
 
 
-@pytest.fixture(scope="session")
-def clean_adult(data_dir, default_config):
-    """The real Adult data cleaned by the library (full size)."""
+def _clean(name: str, data_dir: Path, config: dict) -> pd.DataFrame:
     from poisonbench import datasets, preprocess
 
-    spec = datasets.DatasetSpec.from_config("adult", default_config["datasets"]["adult"])
+    spec = datasets.DatasetSpec.from_config(name, config["datasets"][name])
     raw = datasets.read_raw(data_dir / spec.file, spec)
     clean, _ = preprocess.preprocess(raw, spec, preprocess.CleaningOptions())
     return clean
+
+
+@pytest.fixture(scope="session")
+def clean_adult(data_dir, default_config):
+    """The real Adult data cleaned by the library (full size, with ``_origin``)."""
+    return _clean("adult", data_dir, default_config)
 
 
 @pytest.fixture(scope="session")
 def clean_stroke(data_dir, default_config):
-    from poisonbench import datasets, preprocess
+    return _clean("stroke", data_dir, default_config)
 
-    spec = datasets.DatasetSpec.from_config("stroke", default_config["datasets"]["stroke"])
-    raw = datasets.read_raw(data_dir / spec.file, spec)
-    clean, _ = preprocess.preprocess(raw, spec, preprocess.CleaningOptions())
-    return clean
+
+def _small(clean: pd.DataFrame, target: str) -> pd.DataFrame:
+    from poisonbench.preprocess import subsample
+
+    df = subsample(clean.drop(columns="_origin"), target, 1500, seed=3)
+    return df.assign(_origin=np.arange(len(df), dtype=np.int64))
+
+
+@pytest.fixture(scope="session")
+def adult_small(clean_adult) -> pd.DataFrame:
+    """1,500 stratified real Adult rows, origins renumbered."""
+    return _small(clean_adult, "income")
+
+
+@pytest.fixture(scope="session")
+def stroke_small(clean_stroke) -> pd.DataFrame:
+    return _small(clean_stroke, "stroke")
 
 
 @pytest.fixture

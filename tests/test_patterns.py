@@ -12,7 +12,6 @@ import pytest
 
 from poisonbench import patterns, poison
 from poisonbench.features import ORIGIN
-from poisonbench.preprocess import subsample
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,16 +42,6 @@ def poisoned() -> pd.DataFrame:
     })
 
 
-@pytest.fixture(scope="module")
-def adult_small(clean_adult) -> pd.DataFrame:
-    df = subsample(clean_adult, "income", 1500, seed=3)
-    return df.assign(**{ORIGIN: np.arange(len(df), dtype=np.int64)})
-
-
-@pytest.fixture(scope="module")
-def stroke_small(clean_stroke) -> pd.DataFrame:
-    df = subsample(clean_stroke, "stroke", 1500, seed=3)
-    return df.assign(**{ORIGIN: np.arange(len(df), dtype=np.int64)})
 
 
 def _rows(real, poisoned, provenance=None, target="y", positive="p"):

@@ -13,7 +13,6 @@ from poisonbench import poison
 from poisonbench.errors import ConfigError, DataError
 from poisonbench.features import ORIGIN, FeatureSpec
 from poisonbench.io import dumps_json
-from poisonbench.preprocess import subsample
 
 PAPER_CODES = {"OI4", "OI5", "CI2", "OP2", "OP3", "CP2", "OO4", "CO1"}
 
@@ -67,16 +66,6 @@ def frame() -> pd.DataFrame:
     })
 
 
-@pytest.fixture(scope="module")
-def adult_small(clean_adult) -> pd.DataFrame:
-    df = subsample(clean_adult, "income", 1500, seed=3)
-    return df.assign(**{ORIGIN: np.arange(len(df), dtype=np.int64)})
-
-
-@pytest.fixture(scope="module")
-def stroke_small(clean_stroke) -> pd.DataFrame:
-    df = subsample(clean_stroke, "stroke", 1500, seed=3)
-    return df.assign(**{ORIGIN: np.arange(len(df), dtype=np.int64)})
 
 
 def _roundtrip(provenance: dict) -> dict:

@@ -3,6 +3,7 @@
 
 localrules:
     fetch,
+    profile,
 
 
 rule fetch:

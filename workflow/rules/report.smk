@@ -1,6 +1,17 @@
 # tables, figures and the comparison with the paper's reported numbers
 
 
+# cheap aggregates: run on the submit host, never queued on a cluster
+localrules:
+    table,
+    table1,
+    problem1,
+    paper_comparison,
+    ablation,
+    figure,
+    rulegraph,
+
+
 rule table:
     """One of the paper's Tables 2-7 from its experiment's run records (CSV, Markdown, LaTeX)."""
     input:
@@ -148,8 +159,6 @@ rule rulegraph:
             caption="../report/rulegraph.rst",
         ),
         pdf="results/figures/rulegraph.pdf",
-    params:
-        snakefile=workflow.main_snakefile,
     conda:
         "../../envs/report.yaml"
     log:
