@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -72,9 +72,3 @@ def write_parquet(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
 
 def read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
     return pd.read_parquet(path, engine="pyarrow")
-
-
-def write_with(writer: Callable[[Path], None], path: str | os.PathLike[str]) -> None:
-    """Run ``writer(tmp)`` and move the result onto ``path`` atomically."""
-    with atomic_path(path) as tmp:
-        writer(tmp)

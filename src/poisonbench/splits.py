@@ -11,7 +11,6 @@ import zlib
 from collections.abc import Iterator
 
 import numpy as np
-from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from poisonbench.errors import DataError
 
@@ -54,6 +53,8 @@ def train_test_indices(
     y: np.ndarray, fraction: float, random_state: int, stratify: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sorted train and test row positions."""
+    from sklearn.model_selection import train_test_split
+
     _check_classes(y, 2, "train/test split")
     idx = np.arange(len(y))
     train, test = train_test_split(idx, train_size=fraction, random_state=random_state,
@@ -64,6 +65,8 @@ def train_test_indices(
 def kfold_indices(
     y: np.ndarray, k: int, random_state: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    from sklearn.model_selection import StratifiedKFold
+
     _check_classes(y, k, f"{k}-fold cross-validation")
     folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=random_state)
     yield from folds.split(np.zeros(len(y)), y)
